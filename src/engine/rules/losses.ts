@@ -1,0 +1,140 @@
+import type { GraphNode } from '../node';
+import { registerRule } from '../rule';
+import { formatShape, sameShape, sizeOf, type Shape } from '../shape';
+
+// The losses PyTorch users reach for, with PyTorch's definitions and reductions ('mean').
+
+/** pred and target must match, or one of them be a single number that applies to every element. */
+function pairShape(name: string, a: Shape, b: Shape): string | null {
+  if (sameShape(a, b) || sizeOf(a) === 1 || sizeOf(b) === 1) return null;
+  return `${name} needs pred and target of the same shape, got ${formatShape(a)} and ${formatShape(b)}`;
+}
+
+function pairLength(node: GraphNode): number {
+  return Math.max(node.inputs[0].size, node.inputs[1].size);
+}
+
+// mse(p, t) = mean((p - t)^2);  dp = 2 (p - t) / n,  dt = -dp
+registerRule({
+  op: 'mse',
+  broadcasts: false,
+  inferShape: (inputs) => pairShape('mse', inputs[0], inputs[1]) ?? [],
+  differentiable: () => true,
+  forward(node) {
+    const p = node.inputs[0].value;
+    const t = node.inputs[1].value;
+    const n = pairLength(node);
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const d = p[p.length === 1 ? 0 : k] - t[t.length === 1 ? 0 : k];
+      s += d * d;
+    }
+    node.value[0] = s / n;
+  },
+  backward(node) {
+    const p = node.inputs[0].value;
+    const t = node.inputs[1].value;
+    const [gp, gt] = node.partials;
+    const n = pairLength(node);
+    const g = node.grad[0];
+    gp?.fill(0);
+    gt?.fill(0);
+    for (let k = 0; k < n; k++) {
+      const ip = p.length === 1 ? 0 : k;
+      const it = t.length === 1 ? 0 : k;
+      const d = (2 * g * (p[ip] - t[it])) / n;
+      if (gp) gp[ip] += d;
+      if (gt) gt[it] -= d;
+    }
+  },
+});
+
+// bce(p, t) = mean(-(t log p + (1 - t) log(1 - p))), each log clamped at -100 as PyTorch does so
+// that p = 0 or 1 gives a large finite loss instead of infinity.
+const clampedLog = (x: number) => Math.max(Math.log(x), -100);
+registerRule({
+  op: 'bce',
+  broadcasts: false,
+  inferShape: (inputs) => pairShape('bce', inputs[0], inputs[1]) ?? [],
+  differentiable: () => true,
+  forward(node) {
+    const p = node.inputs[0].value;
+    const t = node.inputs[1].value;
+    const n = pairLength(node);
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const pk = p[p.length === 1 ? 0 : k];
+      const tk = t[t.length === 1 ? 0 : k];
+      s -= tk * clampedLog(pk) + (1 - tk) * clampedLog(1 - pk);
+    }
+    node.value[0] = s / n;
+  },
+  // dp = (p - t) / max(p (1 - p), 1e-12) / n   (PyTorch's binary_cross_entropy_backward)
+  // dt = (log(1 - p) - log p) / n
+  backward(node) {
+    const p = node.inputs[0].value;
+    const t = node.inputs[1].value;
+    const [gp, gt] = node.partials;
+    const n = pairLength(node);
+    const g = node.grad[0];
+    gp?.fill(0);
+    gt?.fill(0);
+    for (let k = 0; k < n; k++) {
+      const ip = p.length === 1 ? 0 : k;
+      const it = t.length === 1 ? 0 : k;
+      const pk = p[ip];
+      if (gp) gp[ip] += (g * (pk - t[it])) / Math.max(pk * (1 - pk), 1e-12) / n;
+      if (gt) gt[it] += (g * (clampedLog(1 - pk) - clampedLog(pk))) / n;
+    }
+  },
+});
+
+// cross_entropy(logits, labels) = mean over the batch of -log softmax(logits)[label].
+// logits [C] with a scalar label, or [N, C] with labels [N]; labels are class indices, no gradient.
+// d/dlogits = (softmax(logits) - onehot(label)) / N; the softmax is kept in aux from the forward pass.
+registerRule({
+  op: 'cross_entropy',
+  broadcasts: false,
+  inferShape(inputs) {
+    const [logits, labels] = inputs;
+    if (logits.length === 1 && labels.length === 0) return logits[0] > 0 ? [] : `cross_entropy needs at least one class, got logits ${formatShape(logits)}`;
+    if (logits.length === 2 && labels.length === 1 && labels[0] === logits[0]) return logits[1] > 0 && logits[0] > 0 ? [] : `cross_entropy needs a non-empty batch, got logits ${formatShape(logits)}`;
+    return `cross_entropy needs logits [C] with a scalar label or logits [N, C] with labels [N], got ${formatShape(logits)} and ${formatShape(labels)}`;
+  },
+  differentiable: (i) => i === 0,
+  auxSize: (node) => node.inputs[0].size,
+  forward(node) {
+    const x = node.inputs[0].value;
+    const labels = node.inputs[1].value;
+    const probs = node.aux!;
+    const width = node.inputs[0].shape[node.inputs[0].shape.length - 1];
+    const batch = labels.length;
+    let total = 0;
+    for (let r = 0; r < batch; r++) {
+      const base = r * width;
+      let max = -Infinity;
+      for (let j = 0; j < width; j++) max = Math.max(max, x[base + j]);
+      let sum = 0;
+      for (let j = 0; j < width; j++) sum += Math.exp(x[base + j] - max);
+      const logSum = max + Math.log(sum);
+      for (let j = 0; j < width; j++) probs[base + j] = Math.exp(x[base + j] - logSum);
+      const label = labels[r];
+      // A label that is not a class index makes the loss NaN, which the run reports at this node.
+      total += Number.isInteger(label) && label >= 0 && label < width ? logSum - x[base + label] : NaN;
+    }
+    node.value[0] = total / batch;
+  },
+  backward(node) {
+    const gx = node.partials[0];
+    if (!gx) return;
+    const labels = node.inputs[1].value;
+    const probs = node.aux!;
+    const width = node.inputs[0].shape[node.inputs[0].shape.length - 1];
+    const batch = labels.length;
+    const scale = node.grad[0] / batch;
+    for (let r = 0; r < batch; r++) {
+      const base = r * width;
+      for (let j = 0; j < width; j++) gx[base + j] = scale * (probs[base + j] - (j === labels[r] ? 1 : 0));
+    }
+  },
+});
