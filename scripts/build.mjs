@@ -23,7 +23,7 @@ const node = {
 
 const builds = [{ ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' }];
 if (!args.has('--cli-only')) {
-  builds.push({ ...node, entryPoints: { extension: 'src/host/extension.ts', analysisWorker: 'src/host/analysisWorker.ts' }, outdir: 'dist' });
+  builds.push({ ...node, entryPoints: { extension: 'src/host/extension.ts', analysisWorker: 'src/host/analysisWorker.ts', trainingWorker: 'src/host/trainingWorker.ts' }, outdir: 'dist' });
   builds.push({
     bundle: true,
     platform: 'browser',

@@ -93,8 +93,8 @@ const LEAF_ROLES: Partial<Record<DeclarationKind, Exclude<NodeRole, 'op'>>> = { 
 const BINARY_OPS = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '^': 'pow', '@': 'matmul' } as const;
 
 const OPTIMIZER_SETTINGS = {
-  sgd: { lr: 1e-3, momentum: 0 },
-  adam: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  sgd: { lr: NaN, momentum: 0 },
+  adam: { lr: NaN, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
 } as const;
 
 /**
@@ -612,6 +612,11 @@ class Compiler {
         return null;
       }
       settings[arg.name] = v;
+    }
+    // No default learning rate: it is the one setting every run should choose on purpose.
+    if (Number.isNaN(settings.lr)) {
+      this.bag.error('missing-setting', `${kind} needs a learning rate, e.g. ${kind}(lr=${kind === 'sgd' ? '0.01' : '0.001'})`, call.range);
+      return null;
     }
     return { kind, ...settings } as OptimizerConfig;
   }
