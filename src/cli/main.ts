@@ -17,8 +17,16 @@ check it asks for, and its training. Without FILE, runs the bundled examples/tra
 Exit status: 0 on success, 1 when the file has errors, 2 on a usage error,
 3 when a gradient check fails.`;
 
-/** Runs the CLI with the given arguments; returns the exit code. Output goes through the given writers. */
-export function main(argv: readonly string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): number {
+/** Where the CLI writes: standard output and standard error, or a test's buffers. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+
+/** Runs the CLI with the given arguments; returns the exit code. */
+export function main(argv: readonly string[], io: CliIo = processIo): number {
   const args = [...argv];
   if (args.includes('--help') || args.includes('-h')) {
     io.out(USAGE + '\n');

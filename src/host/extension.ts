@@ -152,7 +152,8 @@ export function activate(context: vscode.ExtensionContext): GradscopeApi {
     vscode.commands.registerCommand('gradscope.train', async (arg?: unknown) => {
       const document = await targetDocument(arg);
       if (!document) return undefined;
-      await vscode.commands.executeCommand('gradscope.training.focus');
+      // Show the side view, but do not wait for it: training does not depend on the view.
+      void vscode.commands.executeCommand('gradscope.training.focus');
       try {
         return await session.trainToEnd(document, readSettings().engine);
       } catch (e) {

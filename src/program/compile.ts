@@ -119,6 +119,8 @@ class Compiler {
   /** The first declaration of each name anywhere in the file, to tell "later" from "unknown". */
   readonly declaredAnywhere = new Map<string, Declaration>();
   loss: NamedNode | null = null;
+  /** The first `loss` declaration, even one whose expression failed: a second `loss` is an error either way. */
+  private firstLoss: Declaration | null = null;
   gradcheck: GradcheckPlan | null = null;
   train: TrainPlan | null = null;
   private readonly main: Scope = { graph: this.graph, main: true };
@@ -177,6 +179,17 @@ class Compiler {
   // ---- declarations ----
 
   private declare(d: Declaration): void {
+    if (d.declKind === 'loss') {
+      if (this.firstLoss) {
+        this.bag.error(
+          'second-loss',
+          `A file has one loss: '${d.name}' would be a second one (the loss is '${this.firstLoss.name}', line ${this.lineOf(this.firstLoss.nameRange)})`,
+          d.keywordRange,
+        );
+        return;
+      }
+      this.firstLoss = d;
+    }
     const existing = this.names.get(d.name);
     if (existing || this.poisoned.has(d.name)) {
       const first = existing?.declaration ?? this.declaredAnywhere.get(d.name)!;
@@ -215,14 +228,6 @@ class Compiler {
 
   private declareLoss(named: NamedNode): void {
     const d = named.declaration;
-    if (this.loss) {
-      this.bag.error(
-        'second-loss',
-        `A file has one loss: '${named.name}' would be a second one (the loss is '${this.loss.name}', line ${this.lineOf(this.loss.declaration.nameRange)})`,
-        d.keywordRange,
-      );
-      return;
-    }
     if (named.node.size !== 1) {
       this.bag.error('loss-not-scalar', `The loss must be a scalar, but '${named.name}' has shape ${formatShape(named.node.shape)}`, d.value.range);
       return;

@@ -77,10 +77,11 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map(
   Object.entries(table).map(([name, spec]) => [name, { ...spec, signature: signatures[name] ?? `${name}(x)` }]),
 );
 
-/** The closest known word within two edits, for "did you mean" hints. */
+/** The closest known word, for "did you mean" hints: one edit away for short words, two for longer ones. */
 export function closestWord(word: string, candidates: Iterable<string>): string | null {
+  const limit = word.length <= 4 ? 1 : 2;
   let best: string | null = null;
-  let bestDistance = 3;
+  let bestDistance = limit + 1;
   for (const candidate of candidates) {
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
@@ -91,16 +92,15 @@ export function closestWord(word: string, candidates: Iterable<string>): string 
   return best;
 }
 
+/** Edit distance where swapping two neighbouring letters counts as one edit (typing `tahn` for `tanh`). */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.length];
+  return d[a.length][b.length];
 }
