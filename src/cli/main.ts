@@ -52,8 +52,9 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
     else if (a === '--no-train') train = false;
     else if (a === '--eps' || a === '--atol' || a === '--rtol') {
       const v = Number(args.shift());
-      if (!(v >= 0)) {
-        io.err(`gradscope: ${a} needs a non-negative number\n`);
+      // A zero step would make every central difference 0/0.
+      if (a === '--eps' ? !(v > 0) : !(v >= 0)) {
+        io.err(`gradscope: ${a} needs a ${a === '--eps' ? 'positive' : 'non-negative'} number\n`);
         return 2;
       }
       gradcheck[a.slice(2) as 'eps' | 'atol' | 'rtol'] = v;

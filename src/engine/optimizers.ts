@@ -57,8 +57,8 @@ export class Adam implements Optimizer {
   step(): void {
     this.t++;
     const { beta1, beta2, eps } = this;
-    const biasCorrection1 = 1 - Math.pow(beta1, this.t);
-    const biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, this.t));
+    const biasCorrection1 = 1 - powInteger(beta1, this.t);
+    const biasCorrection2Sqrt = Math.sqrt(1 - powInteger(beta2, this.t));
     const stepSize = this.lr / biasCorrection1;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i].value;
@@ -74,4 +74,43 @@ export class Adam implements Optimizer {
       }
     }
   }
+}
+
+// Veltkamp's split of a double into two halves whose products are exact.
+const SPLITTER = 134217729; // 2^27 + 1
+
+function twoProduct(a: number, b: number): [number, number] {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+}
+
+/**
+ * base^n for a non-negative integer n, correctly rounded. PyTorch computes Adam's bias corrections
+ * with Python's `beta ** step` (C's pow, correctly rounded); V8's Math.pow is not (0.9 ** 4 gives
+ * 0.6561000000000001), so a double-double product by repeated squaring stands in for it.
+ */
+export function powInteger(base: number, n: number): number {
+  let hi = 1;
+  let lo = 0;
+  let bh = base;
+  let bl = 0;
+  for (let k = n; k > 0; k >>= 1) {
+    if (k & 1) {
+      const [p, e] = twoProduct(hi, bh);
+      const l = e + hi * bl + lo * bh;
+      hi = p + l;
+      lo = l - (hi - p);
+    }
+    const [q, f] = twoProduct(bh, bh);
+    const m = f + 2 * bh * bl;
+    bh = q + m;
+    bl = m - (bh - q);
+  }
+  return hi + lo;
 }

@@ -209,6 +209,10 @@ class Compiler {
       const init = this.expr(d.value, scratch);
       node = init ? this.check(this.graph.leaf(leafRole, init.shape, init.value, d.range), d.value.range) : null;
       if (node) this.bindings.push({ range: d.value.range, node });
+      // Initialisers are not in the graph, so the run-time NaN check cannot see them: check here.
+      if (node && node.value.some((v) => !Number.isFinite(v))) {
+        this.bag.warning('non-finite', `The initial value of '${d.name}' contains NaN or Inf`, d.value.range);
+      }
     } else {
       const before = this.graph.nodes.length;
       node = this.expr(d.value, this.main);
