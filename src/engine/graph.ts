@@ -74,9 +74,14 @@ export class Graph {
    */
   backward(root: GraphNode, seedIndex?: number): void {
     const nodes = this.nodes;
-    for (let i = 0; i < nodes.length; i++) nodes[i].grad.fill(0);
-    if (seedIndex === undefined) root.grad.fill(1);
-    else root.grad[seedIndex] = 1;
+    // Plain loops: TypedArray.fill costs ~45 ns a call on these tiny buffers, a third of a step.
+    for (let i = 0; i < nodes.length; i++) {
+      const g = nodes[i].grad;
+      for (let k = 0; k < g.length; k++) g[k] = 0;
+    }
+    if (seedIndex === undefined) {
+      for (let k = 0; k < root.grad.length; k++) root.grad[k] = 1;
+    } else root.grad[seedIndex] = 1;
     for (let i = root.id; i >= 0; i--) {
       const node = nodes[i];
       if (node.role !== 'op' || !node.requiresGrad) continue;

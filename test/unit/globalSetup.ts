@@ -1,10 +1,10 @@
 // Builds the CLI bundle once before the unit tests, so test/unit/cli can spawn the real
 // `bin/gradscope.js` (which loads dist/cli.js) and see the current sources.
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Vitest runs from the project root (vitest.config.mts sits there).
+const root = process.cwd();
 
 export default function setup(): void {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--cli-only'], { cwd: root, stdio: 'inherit' });

@@ -34,16 +34,18 @@ function dimsOf(node: GraphNode): { m: number; k: number; n: number } {
   return { m: a.shape.length === 2 ? a.shape[0] : 1, k: a.shape[a.shape.length - 1], n: b.shape.length === 2 ? b.shape[1] : 1 };
 }
 
+// Loops run i-t-j so the innermost loop walks rows of B and C contiguously; each C[i, j] still
+// sums its products in the order t = 0, 1, ..., k-1, so results are the same bits as i-j-t.
 function matmulForward(node: GraphNode): void {
   const { m, k, n } = dimsOf(node);
   const a = node.inputs[0].value;
   const b = node.inputs[1].value;
   const c = node.value;
+  for (let q = 0; q < c.length; q++) c[q] = 0;
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < k; t++) s += a[i * k + t] * b[t * n + j];
-      c[i * n + j] = s;
+    for (let t = 0; t < k; t++) {
+      const ait = a[i * k + t];
+      for (let j = 0; j < n; j++) c[i * n + j] += ait * b[t * n + j];
     }
   }
 }
@@ -65,11 +67,11 @@ function matmulBackward(node: GraphNode): void {
     }
   }
   if (gb) {
-    for (let t = 0; t < k; t++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let i = 0; i < m; i++) s += a[i * k + t] * g[i * n + j];
-        gb[t * n + j] = s;
+    for (let q = 0; q < gb.length; q++) gb[q] = 0;
+    for (let i = 0; i < m; i++) {
+      for (let t = 0; t < k; t++) {
+        const ait = a[i * k + t];
+        for (let j = 0; j < n; j++) gb[t * n + j] += ait * g[i * n + j];
       }
     }
   }
