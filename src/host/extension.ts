@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunReport } from '../program/report';
+import type { RenderedMessage } from '../shared/protocol';
 import { AnalysisService, CancelledError, type DocumentAnalysis } from './analysisService';
 import { GradCodeLensProvider } from './codeLenses';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
@@ -22,6 +23,8 @@ export interface GradscopeApi {
   latestAnalysis(uri: vscode.Uri): DocumentAnalysis | undefined;
   /** Resolves when the training view's webview has loaded. */
   whenTrainingViewReady(): Promise<void>;
+  /** What the results panel last reported rendering (graph node count, collapse, errors). */
+  lastRendered(): RenderedMessage | null;
 }
 
 export function activate(context: vscode.ExtensionContext): GradscopeApi {
@@ -180,6 +183,7 @@ export function activate(context: vscode.ExtensionContext): GradscopeApi {
 
   return {
     latestAnalysis: (uri) => analyses.latest(uri),
+    lastRendered: () => ResultsPanel.lastRendered,
     whenTrainingViewReady: () =>
       trainingView.isReady
         ? Promise.resolve()

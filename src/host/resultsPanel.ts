@@ -20,6 +20,8 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedMessage>();
   /** The document this panel shows. */
   documentUri: vscode.Uri | null;
+  /** What the webview last reported rendering. */
+  static lastRendered: RenderedMessage | null = null;
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, documentUri: vscode.Uri | null, private readonly onRerun: (uri: vscode.Uri) => void) {
     this.documentUri = documentUri;
@@ -110,6 +112,7 @@ export class ResultsPanel implements vscode.Disposable {
         }
         return;
       case 'rendered':
+        ResultsPanel.lastRendered = msg;
         this.renderedEmitter.fire(msg);
         return;
       case 'rerun':
