@@ -32,9 +32,9 @@ export function codeServerExecutable() {
   return path.join(CACHE_DIR, 'node_modules', '.bin', 'code-server');
 }
 
-function checkSystemPrerequisites() {
+function checkSystemPrerequisites(needBrowser) {
   const missing = [];
-  if (!fs.existsSync(CHROMIUM_PATH)) missing.push(`${CHROMIUM_PATH} (Debian package "chromium")`);
+  if (needBrowser && !fs.existsSync(CHROMIUM_PATH)) missing.push(`${CHROMIUM_PATH} (Debian package "chromium")`);
   if (!fs.existsSync(RG_PATH)) missing.push(`${RG_PATH} (Debian package "ripgrep")`);
   if (missing.length) {
     throw new Error(
@@ -150,11 +150,12 @@ function runNpmInstall(tmpdir, logFile) {
 /**
  * Ensures code-server@CODE_SERVER_VERSION is installed under .vscode-test/code-server/.
  * Fast (a marker-file check) when already installed.
- * @param {{ quiet?: boolean }} [options]
+ * @param {{ quiet?: boolean, needBrowser?: boolean }} [options] needBrowser: false for `npm start`,
+ *   where the user brings the browser; the tests drive Debian's Chromium and need it.
  * @returns {Promise<string>} absolute path of the code-server executable
  */
-export async function ensureCodeServer({ quiet = false } = {}) {
-  checkSystemPrerequisites();
+export async function ensureCodeServer({ quiet = false, needBrowser = true } = {}) {
+  checkSystemPrerequisites(needBrowser);
   if (isInstalled()) return codeServerExecutable();
   return withLock(async () => {
     if (isInstalled()) return codeServerExecutable(); // another process finished meanwhile

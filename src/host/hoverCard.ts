@@ -79,7 +79,7 @@ export function hoverCard(model: AnalysisModel, node: NodeInfo, source: string, 
   }
   const check = model.gradcheck.find((g) => g.nodeId === node.id);
   if (check) {
-    const verdict = check.passed ? '✅ passed' : '❌ FAILED';
+    const verdict = check.passed ? '✓ passed' : '✗ FAILED';
     const sampled = check.elements.length < check.totalElements ? ` (${check.elements.length} of ${check.totalElements} elements)` : '';
     out.push(`**gradient check** ${verdict}: max rel error ${formatScientific(check.maxRelError)}, max |a−n| ${formatScientific(check.maxAbsDiff)}${sampled}`);
   }

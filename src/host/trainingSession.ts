@@ -94,8 +94,13 @@ export class TrainingSession implements vscode.Disposable {
     await this.load(document, settings, true);
     if (this.state.status === 'not-trainable' || this.state.status === 'error') throw new Error(this.state.message);
     return new Promise((resolve, reject) => {
+      // Other loads (an editor switching) may report 'idle' before this run starts: only an end
+      // after this run was seen running counts, or an error.
+      let started = false;
       const sub = this.onDidChangeState((s) => {
-        if (s.status === 'done' || s.status === 'diverged' || s.status === 'paused' || s.status === 'error' || s.status === 'idle') {
+        if (s.status === 'running') started = true;
+        const ended = s.status === 'done' || s.status === 'diverged' || s.status === 'paused' || s.status === 'idle';
+        if (s.status === 'error' || (started && ended)) {
           sub.dispose();
           if (s.status === 'error') reject(new Error(s.message));
           else resolve({ steps: s.step, loss: [...s.losses] });

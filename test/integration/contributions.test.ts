@@ -37,10 +37,10 @@ suite('contributions', () => {
     const settings = Object.keys(pkg.contributes.configuration.properties).sort();
     assert.deepEqual(settings, [
       'gradscope.display.precision',
-      'gradscope.graph.nodeLimit',
       'gradscope.gradcheck.atol',
       'gradscope.gradcheck.eps',
       'gradscope.gradcheck.rtol',
+      'gradscope.graph.nodeLimit',
       'gradscope.liveAnalysis.debounceMs',
       'gradscope.liveAnalysis.enabled',
     ]);
