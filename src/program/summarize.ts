@@ -78,7 +78,10 @@ export function summarize(analysis: Analysis, training: { trainer: Trainer; reco
     };
   });
   return {
-    diagnostics: analysis.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, range: { ...d.range } })),
+    diagnostics: analysis.diagnostics.map((d) => {
+      const at = program.lines.positionAt(d.range.start);
+      return { severity: d.severity, code: d.code, message: d.message, range: { ...d.range }, line: at.line + 1, column: at.character + 1 };
+    }),
     hasErrors: analysis.hasErrors,
     loss: program.loss && analysis.loss !== null ? { name: program.loss.name, nodeId: program.loss.node.id, value: analysis.loss } : null,
     nodes,

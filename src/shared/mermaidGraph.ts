@@ -26,6 +26,8 @@ export interface MermaidGraph {
   readonly note: string | null;
   /** Nodes drawn. */
   readonly shown: number;
+  /** Nodes the whole graph has (unnamed scalar constants folded into their ops). */
+  readonly total: number;
 }
 
 /** Upper bounds of gradient-norm bins 0..4; bin 5 holds everything from the last bound up (and NaN/Inf). */
@@ -102,7 +104,7 @@ export function buildMermaidGraph(model: AnalysisModel, options: MermaidGraphOpt
     nodeIds.set(id, n.id);
     const kind = n.declKind === 'loss' || n.id === model.loss?.nodeId ? 'loss' : n.role;
     const [open, close] = SHAPES[kind];
-    lines.push(`  ${id}${open}"${nodeLabel(n, byId, folded, valueOf(n), gradOf(n), fmt)}"${close}`);
+    lines.push(`  ${id}${open}"${nodeLabel(n, byId, folded, valueOf(n), gradOf(n), fmt, collapsed)}"${close}`);
     const grad = gradOf(n);
     addClass(grad === null ? NO_GRAD_CLASS : gradClass(gradBin(norm(grad))), id);
     addClass(ROLE_CLASS[kind], id);
@@ -124,7 +126,7 @@ export function buildMermaidGraph(model: AnalysisModel, options: MermaidGraphOpt
   const note = collapsed
     ? `Showing the ${drawn.length} named nodes of ${visible.length}: the graph has more than ${options.nodeLimit} nodes, so the ${hidden} unnamed intermediate nodes are hidden and edges pass through them.`
     : null;
-  return { text: lines.join('\n'), nodeIds, collapsed, note, shown: drawn.length };
+  return { text: lines.join('\n'), nodeIds, collapsed, note, shown: drawn.length, total: visible.length };
 }
 
 /** Euclidean norm (NaN or Inf when any element is). */
@@ -134,7 +136,10 @@ function norm(values: readonly number[]): number {
   return Math.sqrt(s);
 }
 
-/** Up to three lines: what the node is (and its shape), its value, its gradient. */
+/**
+ * Up to three lines: what the node is (and its shape), its value, its gradient. A named op shows its
+ * op (`a1 = tanh`), or in the collapsed graph, where the ops inside it are hidden, its expression.
+ */
 function nodeLabel(
   n: NodeInfo,
   byId: Map<number, NodeInfo>,
@@ -142,8 +147,9 @@ function nodeLabel(
   value: readonly number[],
   grad: readonly number[] | null,
   fmt: (x: number) => string,
+  collapsed: boolean,
 ): string {
-  const op = n.op === 'leaf' ? null : opLabel(n, byId, folded, fmt);
+  const op = n.op === 'leaf' ? null : collapsed && n.expression ? shorten(n.expression, 36) : opLabel(n, byId, folded, fmt);
   const title = n.name !== null ? (op ? `${n.name} = ${op}` : n.name) : (op ?? (n.role === 'const' ? 'const' : n.role));
   const scalar = value.length === 1 && n.shape.every((d) => d === 1);
   const shape = n.shape.length > 0 ? `  [${n.shape.join('×')}]` : '';
@@ -175,6 +181,11 @@ function opLabel(n: NodeInfo, byId: Map<number, NodeInfo>, folded: (n: NodeInfo 
   return `${n.op}(${args.map((a) => a ?? '·').join(', ')})`;
 }
 
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
 /** The named nodes whose values reach `n` through unnamed ones only (for the collapsed graph). */
 function namedSources(n: NodeInfo, byId: Map<number, NodeInfo>, drawnIds: Set<number>): number[] {
   const found: number[] = [];
@@ -197,8 +208,9 @@ function namedSources(n: NodeInfo, byId: Map<number, NodeInfo>, drawnIds: Set<nu
  */
 export function escapeLabel(text: string): string {
   let out = '';
-  for (const ch of text) {
-    out += /^[A-Za-z0-9 .,=+\-−×÷^·‖∇]$/u.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+  // Line breaks and tabs inside a name would not survive as such: they read as spaces.
+  for (const ch of text.replace(/\s/g, ' ')) {
+    out += /^[A-Za-z0-9 .,=+\-−×÷^·‖∇…]$/u.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   }
   return out;
 }

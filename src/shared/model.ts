@@ -120,6 +120,9 @@ export interface DiagnosticInfo {
   readonly code: string;
   readonly message: string;
   readonly range: OffsetRange;
+  /** 1-based line and column of the range's start, for display. */
+  readonly line: number;
+  readonly column: number;
 }
 
 /** Everything about one version of a document. */
