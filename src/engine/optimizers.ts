@@ -1,3 +1,4 @@
+import { powInteger } from './doubleDouble';
 import type { GraphNode } from './node';
 
 /** Updates params in place from their `grad`, exactly as the PyTorch optimizer of the same name. */
@@ -76,41 +77,3 @@ export class Adam implements Optimizer {
   }
 }
 
-// Veltkamp's split of a double into two halves whose products are exact.
-const SPLITTER = 134217729; // 2^27 + 1
-
-function twoProduct(a: number, b: number): [number, number] {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
-}
-
-/**
- * base^n for a non-negative integer n, correctly rounded. PyTorch computes Adam's bias corrections
- * with Python's `beta ** step` (C's pow, correctly rounded); V8's Math.pow is not (0.9 ** 4 gives
- * 0.6561000000000001), so a double-double product by repeated squaring stands in for it.
- */
-export function powInteger(base: number, n: number): number {
-  let hi = 1;
-  let lo = 0;
-  let bh = base;
-  let bl = 0;
-  for (let k = n; k > 0; k >>= 1) {
-    if (k & 1) {
-      const [p, e] = twoProduct(hi, bh);
-      const l = e + hi * bl + lo * bh;
-      hi = p + l;
-      lo = l - (hi - p);
-    }
-    const [q, f] = twoProduct(bh, bh);
-    const m = f + 2 * bh * bl;
-    bh = q + m;
-    bl = m - (bh - q);
-  }
-  return hi + lo;
-}

@@ -1,3 +1,5 @@
+import { dd, ddAdd, ddMul, quickTwoSum, twoProd, twoSum } from './doubleDouble';
+
 /**
  * Port of numpy's legacy global generator (`np.random.seed`, `np.random.rand`,
  * `np.random.randn`) so a .grad file seeded with N starts from the weights
@@ -150,52 +152,6 @@ function sanitizeSeed(seed: number): number {
     return MAX_SEED;
   }
   return t;
-}
-
-// Double-double arithmetic (value = hi + lo, ~106 bits) for the log below.
-// Helpers return through a typed array: plain module-level `let` doubles
-// would be boxed on every write, which made the log far slower.
-const dd = new Float64Array(2);
-
-const SPLITTER = 134217729; // 2**27 + 1, Dekker's split constant
-
-function twoSum(a: number, b: number): void {
-  const s = a + b;
-  const v = s - a;
-  dd[1] = a - (s - v) + (b - v);
-  dd[0] = s;
-}
-
-function quickTwoSum(a: number, b: number): void {
-  const s = a + b;
-  dd[1] = b - (s - a);
-  dd[0] = s;
-}
-
-function twoProd(a: number, b: number): void {
-  const p = a * b;
-  let t = SPLITTER * a;
-  const aHi = t - (t - a);
-  const aLo = a - aHi;
-  t = SPLITTER * b;
-  const bHi = t - (t - b);
-  const bLo = b - bHi;
-  dd[1] = aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
-  dd[0] = p;
-}
-
-function ddMul(ah: number, al: number, bh: number, bl: number): void {
-  twoProd(ah, bh);
-  quickTwoSum(dd[0], dd[1] + (ah * bl + al * bh));
-}
-
-function ddAdd(ah: number, al: number, bh: number, bl: number): void {
-  twoSum(al, bl);
-  const t = dd[0];
-  const f = dd[1];
-  twoSum(ah, bh);
-  quickTwoSum(dd[0], dd[1] + t);
-  quickTwoSum(dd[0], dd[1] + f);
 }
 
 // log(m/c) = 2 atanh(s) = 2s * sum_j t^j/(2j+1), s = (m-c)/(m+c), t = s^2.

@@ -1,6 +1,7 @@
 import type { GraphNode } from '../node';
 import { registerRule } from '../rule';
 import { formatShape, sameShape, sizeOf, type Shape } from '../shape';
+import { logSoftmaxRows } from './softmax';
 
 // The losses PyTorch users reach for, with PyTorch's definitions and reductions ('mean').
 
@@ -109,19 +110,14 @@ registerRule({
     const probs = node.aux!;
     const width = node.inputs[0].shape[node.inputs[0].shape.length - 1];
     const batch = labels.length;
+    logSoftmaxRows(x, probs, batch, width);
     let total = 0;
     for (let r = 0; r < batch; r++) {
-      const base = r * width;
-      let max = -Infinity;
-      for (let j = 0; j < width; j++) max = Math.max(max, x[base + j]);
-      let sum = 0;
-      for (let j = 0; j < width; j++) sum += Math.exp(x[base + j] - max);
-      const logSum = max + Math.log(sum);
-      for (let j = 0; j < width; j++) probs[base + j] = Math.exp(x[base + j] - logSum);
       const label = labels[r];
       // A label that is not a class index makes the loss NaN, which the run reports at this node.
-      total += Number.isInteger(label) && label >= 0 && label < width ? logSum - x[base + label] : NaN;
+      total -= Number.isInteger(label) && label >= 0 && label < width ? probs[r * width + label] : NaN;
     }
+    for (let k = 0; k < probs.length; k++) probs[k] = Math.exp(probs[k]);
     node.value[0] = total / batch;
   },
   backward(node) {

@@ -10,8 +10,8 @@ function rows(node: GraphNode): { count: number; width: number } {
   return { count: width === 0 ? 0 : node.size / width, width };
 }
 
-/** Writes log-softmax of each row of x into out. */
-function logSoftmaxRows(x: Float64Array, out: Float64Array, count: number, width: number): void {
+/** Writes log-softmax of each row of x into out (also the heart of cross_entropy). */
+export function logSoftmaxRows(x: Float64Array, out: Float64Array, count: number, width: number): void {
   for (let r = 0; r < count; r++) {
     const base = r * width;
     let max = -Infinity;

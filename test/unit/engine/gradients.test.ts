@@ -6,18 +6,8 @@ import { Graph, isGraphError } from '../../../src/engine/graph';
 import type { GraphNode, OpAttrs } from '../../../src/engine/node';
 import { allRules, registerRule, ruleFor } from '../../../src/engine/rule';
 import { sizeOf, type Shape } from '../../../src/engine/shape';
+import { prng } from '../prng';
 
-/** mulberry32: a small seeded PRNG, so every run checks the same points. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 

@@ -5,6 +5,7 @@ import type { Declaration, Expr, Range, Statement } from '../../../src/language/
 import { DiagnosticBag } from '../../../src/language/diagnostics';
 import { tokenize } from '../../../src/language/lexer';
 import { parse } from '../../../src/language/parser';
+import { prng } from '../prng';
 
 const JACOBIANS = `# examples/jacobians.grad: Jacobians of a 2-layer linear network
 input x1 = 1.0
@@ -574,17 +575,6 @@ describe('parse: broken input', () => {
 
 // ---- fuzz -------------------------------------------------------------------------
 
-/** mulberry32: a small, fixed-seed PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   ' ', ' ', '\n', '\r\n', '\r', '\t', '#', '(', ')', '[', ']', ',', '.', '=', '+', '-', '*', '/', '@', '^',

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../../../src/language/diagnostics';
 import { analyze, type Analysis } from '../../../src/program/analyze';
 import { buildReport } from '../../../src/program/report';
 import { Trainer } from '../../../src/program/trainer';
+import { prng } from '../prng';
 
 /** The range of the `occurrence`-th (0-based) appearance of `snippet` in `source`. */
 function rangeOf(source: string, snippet: string, occurrence = 0): { start: number; end: number } {
@@ -200,17 +201,6 @@ describe('warnings', () => {
   });
 });
 
-/** mulberry32, for a reproducible fuzz. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = [
   '(', ')', '[', ']', ',', '=', '@', '^', '*', '/', '-', '+', '.T', '.', '\n', ' ', '\r\n', '\r', '\t', '#',
