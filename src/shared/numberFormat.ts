@@ -47,10 +47,18 @@ export function formatNumpyArray(values: ArrayLike<number>, shape: readonly numb
   const finite = all.filter(Number.isFinite);
   const maxAbs = finite.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const minAbs = finite.filter((v) => v !== 0).reduce((m, v) => Math.min(m, Math.abs(v)), Infinity);
-  const scientific = maxAbs >= 1e8 || (minAbs < 1e-4 && maxAbs / minAbs > 1e3);
+  // numpy's rule for switching to scientific notation (no suppress_small).
+  const scientific = maxAbs >= 1e8 || (minAbs !== Infinity && (minAbs < 1e-4 || maxAbs / minAbs > 1e3));
   let cells: string[];
   if (scientific) {
-    cells = all.map((v) => (Number.isFinite(v) ? formatScientific(v, 8) : v > 0 ? 'inf' : Number.isNaN(v) ? 'nan' : '-inf'));
+    // One mantissa precision for all: the most digits any element needs (at most 8), zero-padded.
+    const digits = Math.max(0, ...finite.map((v) => v.toExponential(8).split('e')[0].replace(/0+$/, '').split('.')[1]?.length ?? 0));
+    cells = all.map((v) => {
+      if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+      const [mantissa, exponent] = v.toExponential(digits).split('e');
+      const e = Number(exponent);
+      return `${mantissa}${digits === 0 ? '.' : ''}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+    });
   } else {
     const parts = all.map((v) => {
       if (!Number.isFinite(v)) return { int: Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf', frac: '' };
