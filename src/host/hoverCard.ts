@@ -1,5 +1,6 @@
 import type { AnalysisModel, NodeInfo, OffsetRange } from '../shared/model';
 import { alignColumns, formatNumber, formatScientific, toRows } from '../shared/numberFormat';
+import { statsOf, type TensorStats } from '../shared/tensorStats';
 import type { TrainedSnapshot } from './workerProtocol';
 
 // The Markdown of a hover card. Pure (no `vscode`), so the unit tests read exactly what users see.
@@ -18,36 +19,21 @@ export function nodeAt(model: AnalysisModel, offset: number): { node: NodeInfo; 
   return best ? { node: model.nodes[best.nodeId], range: best.range } : null;
 }
 
-/** A tensor as aligned rows, or a summary of a large one. */
-export function formatTensor(values: readonly number[], shape: readonly number[], digits: number): string {
-  if (values.length <= PRINT_LIMIT) {
+/**
+ * A tensor as aligned rows, or a summary of a large one. `values` may hold only the leading
+ * elements of the tensor; `stats` then describe all of it.
+ */
+export function formatTensor(values: readonly number[], shape: readonly number[], digits: number, stats: TensorStats = statsOf(values)): string {
+  const size = shape.reduce((p, d) => p * d, 1);
+  if (size <= PRINT_LIMIT && values.length === size) {
     if (shape.length === 0) return formatNumber(values[0], digits);
     const rows = alignColumns(toRows(values, shape.length > 2 ? [values.length / shape[shape.length - 1], shape[shape.length - 1]] : shape, (x) => formatNumber(x, digits)));
     const lines = rows.map((r) => `[${r.join('  ')}]`);
     return shape.length === 1 ? lines[0] : `[${lines.join('\n ')}]`;
   }
-  const s = stats(values);
-  const head = values.slice(0, PREVIEW).map((x) => formatNumber(x, digits)).join(', ');
-  return `shape [${shape.join(', ')}]: min ${formatNumber(s.min, digits)}, max ${formatNumber(s.max, digits)}, mean ${formatNumber(s.mean, digits)}, norm ${formatNumber(s.norm, digits)}\nfirst: ${head}, …`;
-}
-
-function stats(values: readonly number[]): { min: number; max: number; mean: number; norm: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let sq = 0;
-  for (const v of values) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-    sum += v;
-    sq += v * v;
-  }
-  return { min, max, mean: sum / values.length, norm: Math.sqrt(sq) };
-}
-
-/** The L2 norm of a tensor. */
-export function norm(values: readonly number[]): number {
-  return Math.sqrt(values.reduce((s, v) => s + v * v, 0));
+  const f = (x: number) => formatNumber(x, digits);
+  const head = values.slice(0, PREVIEW).map(f).join(', ');
+  return `shape [${shape.join(', ')}]: min ${f(stats.min)}, max ${f(stats.max)}, mean ${f(stats.mean)}, norm ${f(stats.norm)}\nfirst: ${head}, …`;
 }
 
 function block(text: string): string {
@@ -68,9 +54,9 @@ export function hoverCard(model: AnalysisModel, node: NodeInfo, source: string, 
     out.push(`**${node.op}** (unnamed) · shape \`${shape}\``);
     out.push('```gradscope\n' + (text.length > 120 ? text.slice(0, 117) + '…' : text) + '\n```');
   }
-  out.push(`**value**\n${block(formatTensor(node.value, node.shape, digits))}`);
-  if (node.grad) {
-    out.push(`**∂${lossName}/∂${node.name ?? node.op}**  (‖∇‖ = ${formatNumber(norm(node.grad), digits)})\n${block(formatTensor(node.grad, node.shape, digits))}`);
+  out.push(`**value**\n${block(formatTensor(node.value, node.shape, digits, node.valueStats))}`);
+  if (node.grad && node.gradStats) {
+    out.push(`**∂${lossName}/∂${node.name ?? node.op}**  (‖∇‖ = ${formatNumber(node.gradStats.norm, digits)})\n${block(formatTensor(node.grad, node.shape, digits, node.gradStats))}`);
     if (!node.feedsLoss) out.push(`_Does not feed the loss \`${lossName}\`: its gradient is 0._`);
   } else if (node.role === 'target' || node.role === 'const') {
     out.push(`_A ${node.role}: no gradient flows into it._`);
@@ -84,10 +70,11 @@ export function hoverCard(model: AnalysisModel, node: NodeInfo, source: string, 
     out.push(`**gradient check** ${verdict}: max rel error ${formatScientific(check.maxRelError)}, max |a−n| ${formatScientific(check.maxAbsDiff)}${sampled}`);
   }
   const training = model.training;
-  const after = trained ?? (training ? { step: training.loss.length, values: training.trainedValues, grads: training.trainedGrads } : undefined);
+  const after = trained ?? (training ? { step: training.loss.length, values: training.trainedValues, grads: training.trainedGrads, stats: training.trainedStats } : undefined);
   if (after && after.values[node.id]) {
-    out.push(`**after training** (${after.step} steps)\n${block(formatTensor(after.values[node.id], node.shape, digits))}`);
-    if (node.grad && after.grads[node.id]) out.push(`**∂${lossName}/∂${node.name ?? node.op} after training**\n${block(formatTensor(after.grads[node.id], node.shape, digits))}`);
+    const stats = after.stats[node.id];
+    out.push(`**after training** (${after.step} steps)\n${block(formatTensor(after.values[node.id], node.shape, digits, stats?.value))}`);
+    if (node.grad && after.grads[node.id]) out.push(`**∂${lossName}/∂${node.name ?? node.op} after training**\n${block(formatTensor(after.grads[node.id], node.shape, digits, stats?.grad))}`);
   }
   return out.join('\n\n');
 }

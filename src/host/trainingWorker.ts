@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { analyze } from '../program/analyze';
 import { Trainer } from '../program/trainer';
 import type { TrainingStatus } from '../shared/protocol';
+import { preview, statsOf } from '../shared/tensorStats';
 import type { FromTrainingWorker, ToTrainingWorker, TrainedSnapshot } from './workerProtocol';
 
 // The training worker: trains in slices of about 10 ms, yielding between slices so that Pause, Step
@@ -26,7 +27,12 @@ function snapshot(): TrainedSnapshot | null {
   if (!trainer) return null;
   trainer.settle();
   const nodes = trainer.program.graph.nodes;
-  return { step: trainer.stepCount, values: nodes.map((n) => Array.from(n.value)), grads: nodes.map((n) => Array.from(n.grad)) };
+  return {
+    step: trainer.stepCount,
+    values: nodes.map((n) => preview(n.value)),
+    grads: nodes.map((n) => preview(n.grad)),
+    stats: nodes.map((n) => ({ value: statsOf(n.value), grad: statsOf(n.grad) })),
+  };
 }
 
 function flush(): void {

@@ -4,6 +4,7 @@
 import type { RunReport } from '../program/report';
 import type { AnalysisModel, OptimizerInfo } from '../shared/model';
 import type { TrainingStatus } from '../shared/protocol';
+import type { TensorStats } from '../shared/tensorStats';
 
 /** Gradient-check settings from the user's configuration (a gradcheck line in the file wins). */
 export interface EngineSettings {
@@ -34,11 +35,12 @@ export type ToTrainingWorker =
   | { readonly type: 'step' }
   | { readonly type: 'reset' };
 
-/** Values and gradients of every node at the current parameters, by node id. */
+/** Values and gradients of every node at the current parameters, by node id (leading elements, and statistics of the whole). */
 export interface TrainedSnapshot {
   readonly step: number;
   readonly values: number[][];
   readonly grads: number[][];
+  readonly stats: { value: TensorStats; grad: TensorStats }[];
 }
 
 /** Training worker → host. */

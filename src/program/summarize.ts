@@ -1,5 +1,6 @@
 import type { GraphNode } from '../engine/node';
 import type { AnalysisModel, NodeInfo, ParamTrajectory, TrainingInfo } from '../shared/model';
+import { preview, statsOf } from '../shared/tensorStats';
 import type { Analysis } from './analyze';
 import { elementLabel, upstreamOf } from './compile';
 import type { Trainer } from './trainer';
@@ -68,12 +69,15 @@ export function summarize(analysis: Analysis, training: { trainer: Trainer; reco
       role: node.role,
       op: node.rule.op,
       shape: [...node.shape],
+      size: node.size,
       range: { start: node.span.start, end: node.span.end },
       nameRange: named ? { ...named.declaration.nameRange } : null,
       expression: named ? source.slice(named.declaration.value.range.start, named.declaration.value.range.end) : null,
       inputs: node.inputs.map((i) => i.id),
-      value: Array.from(initial.values[node.id]),
-      grad: noGrad ? null : Array.from(initial.grads![node.id]),
+      value: preview(initial.values[node.id]),
+      valueStats: statsOf(initial.values[node.id]),
+      grad: noGrad ? null : preview(initial.grads![node.id]),
+      gradStats: noGrad ? null : statsOf(initial.grads![node.id]),
       feedsLoss: feeding.has(node),
     };
   });
@@ -148,8 +152,9 @@ function trainingInfo(trainer: Trainer, recorder: TrajectoryRecorder): TrainingI
     finalLoss,
     reductionPercent: (1 - finalLoss / initialLoss) * 100,
     finals: trainer.watched.map((w) => ({ name: w.name, value: w.node.value[0] })),
-    trainedValues: graph.nodes.map((n) => Array.from(n.value)),
-    trainedGrads: graph.nodes.map((n) => Array.from(n.grad)),
+    trainedValues: graph.nodes.map((n) => preview(n.value)),
+    trainedGrads: graph.nodes.map((n) => preview(n.grad)),
+    trainedStats: graph.nodes.map((n) => ({ value: statsOf(n.value), grad: statsOf(n.grad) })),
     diverged: trainer.diverged,
     optimizer: optimizerInfo(trainer.plan.optimizer),
   };

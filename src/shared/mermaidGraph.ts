@@ -83,9 +83,11 @@ export function buildMermaidGraph(model: AnalysisModel, options: MermaidGraphOpt
   const digits = Math.max(1, Math.min(17, Math.round(options.precision)));
   const fmt = (x: number) => formatNumber(x, digits);
   const trained = options.useTrained ? model.training : null;
-  const valueOf = (n: NodeInfo) => trained?.trainedValues[n.id] ?? n.value;
+  // Statistics cover whole tensors, whose elements may be sent only in part.
+  const valueOf = (n: NodeInfo): ShownTensor => ({ values: trained?.trainedValues[n.id] ?? n.value, norm: trained?.trainedStats[n.id]?.value.norm ?? n.valueStats.norm });
   // Targets, consts and nodes off the path to the loss have no gradient to show.
-  const gradOf = (n: NodeInfo) => (n.grad === null || !n.feedsLoss ? null : (trained?.trainedGrads[n.id] ?? n.grad));
+  const gradOf = (n: NodeInfo): ShownTensor | null =>
+    n.grad === null || n.gradStats === null || !n.feedsLoss ? null : { values: trained?.trainedGrads[n.id] ?? n.grad, norm: trained?.trainedStats[n.id]?.grad.norm ?? n.gradStats.norm };
 
   // Unnamed scalar constants (the 0.5 of `0.5 * x`) become part of their consumer's label.
   const folded = (n: NodeInfo | undefined) => n !== undefined && n.role === 'const' && n.name === null && n.value.length === 1 && n.shape.length === 0;
@@ -106,7 +108,7 @@ export function buildMermaidGraph(model: AnalysisModel, options: MermaidGraphOpt
     const [open, close] = SHAPES[kind];
     lines.push(`  ${id}${open}"${nodeLabel(n, byId, folded, valueOf(n), gradOf(n), fmt, collapsed)}"${close}`);
     const grad = gradOf(n);
-    addClass(grad === null ? NO_GRAD_CLASS : gradClass(gradBin(norm(grad))), id);
+    addClass(grad === null ? NO_GRAD_CLASS : gradClass(gradBin(grad.norm)), id);
     addClass(ROLE_CLASS[kind], id);
   }
 
@@ -129,11 +131,10 @@ export function buildMermaidGraph(model: AnalysisModel, options: MermaidGraphOpt
   return { text: lines.join('\n'), nodeIds, collapsed, note, shown: drawn.length, total: visible.length };
 }
 
-/** Euclidean norm (NaN or Inf when any element is). */
-function norm(values: readonly number[]): number {
-  let s = 0;
-  for (const v of values) s += v * v;
-  return Math.sqrt(s);
+/** A tensor as a label shows it: its leading elements and the norm of all of it. */
+interface ShownTensor {
+  readonly values: readonly number[];
+  readonly norm: number;
 }
 
 /**
@@ -144,22 +145,22 @@ function nodeLabel(
   n: NodeInfo,
   byId: Map<number, NodeInfo>,
   folded: (n: NodeInfo | undefined) => boolean,
-  value: readonly number[],
-  grad: readonly number[] | null,
+  value: ShownTensor,
+  grad: ShownTensor | null,
   fmt: (x: number) => string,
   collapsed: boolean,
 ): string {
   const op = n.op === 'leaf' ? null : collapsed && n.expression ? shorten(n.expression, 36) : opLabel(n, byId, folded, fmt);
   const title = n.name !== null ? (op ? `${n.name} = ${op}` : n.name) : (op ?? (n.role === 'const' ? 'const' : n.role));
-  const scalar = value.length === 1 && n.shape.every((d) => d === 1);
+  const scalar = n.size === 1;
   const shape = n.shape.length > 0 ? `  [${n.shape.join('×')}]` : '';
   const lines = [title + shape];
   if (scalar) {
-    lines.push(`v = ${fmt(value[0])}`);
-    if (grad !== null) lines.push(`∇ = ${fmt(grad[0])}`);
+    lines.push(`v = ${fmt(value.values[0])}`);
+    if (grad !== null) lines.push(`∇ = ${fmt(grad.values[0])}`);
   } else {
-    lines.push(`‖v‖ = ${fmt(norm(value))}`);
-    if (grad !== null) lines.push(`‖∇‖ = ${fmt(norm(grad))}`);
+    lines.push(`‖v‖ = ${fmt(value.norm)}`);
+    if (grad !== null) lines.push(`‖∇‖ = ${fmt(grad.norm)}`);
   }
   return lines.map(escapeLabel).join('<br/>');
 }

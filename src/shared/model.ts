@@ -1,3 +1,5 @@
+import type { TensorStats } from './tensorStats';
+
 // The results of analysing (and training) one `.grad` document, as plain data: made in the worker
 // thread, kept by the extension host for hovers and diagnostics, and sent to the webviews. Every
 // field survives structured cloning (postMessage) and JSON.
@@ -23,6 +25,8 @@ export interface NodeInfo {
   /** `tanh`, `matmul`, `leaf`... */
   readonly op: string;
   readonly shape: number[];
+  /** Number of elements; `value` and `grad` hold at most PREVIEW_LIMIT of them. */
+  readonly size: number;
   /** The source that made it: the expression, or for a leaf its whole declaration. */
   readonly range: OffsetRange;
   /** For a named node: the range of the name in its declaration. */
@@ -30,9 +34,12 @@ export interface NodeInfo {
   /** For a named node: the defining expression's source text. */
   readonly expression: string | null;
   readonly inputs: number[];
+  /** The leading elements of the value (all of them up to PREVIEW_LIMIT). */
   readonly value: number[];
-  /** d loss / d node; null without a loss, or for targets and consts. */
+  readonly valueStats: TensorStats;
+  /** d loss / d node (leading elements); null without a loss, or for targets and consts. */
   readonly grad: number[] | null;
+  readonly gradStats: TensorStats | null;
   /** True when the node lies upstream of the loss. */
   readonly feedsLoss: boolean;
 }
@@ -107,9 +114,11 @@ export interface TrainingInfo {
   readonly reductionPercent: number;
   /** The named nodes feeding the loss, after the last update. */
   readonly finals: { name: string; value: number }[];
-  /** Values and gradients of every node at the trained parameters, by node id. */
+  /** Values and gradients of every node at the trained parameters, by node id (leading elements). */
   readonly trainedValues: number[][];
   readonly trainedGrads: number[][];
+  /** Statistics of the whole trained values and gradients, by node id. */
+  readonly trainedStats: { value: TensorStats; grad: TensorStats }[];
   readonly diverged: boolean;
   readonly optimizer: OptimizerInfo;
 }

@@ -178,7 +178,7 @@ function tooltip(node: NodeInfo, ctx: RenderContext): string {
   const t = ctx.prefs.useTrained ? ctx.model.training : null;
   const value = t?.trainedValues[node.id] ?? node.value;
   const grad = node.grad === null || !node.feedsLoss ? null : (t?.trainedGrads[node.id] ?? node.grad);
-  const list = (xs: readonly number[]) => (xs.length === 1 ? ctx.fmt(xs[0]) : `[${xs.slice(0, 12).map(ctx.fmt).join(', ')}${xs.length > 12 ? `, … (${xs.length})` : ''}]`);
+  const list = (xs: readonly number[]) => (node.size === 1 ? ctx.fmt(xs[0]) : `[${xs.slice(0, 12).map(ctx.fmt).join(', ')}${node.size > 12 ? `, … (${node.size})` : ''}]`);
   const what = node.name ? `${node.name} (${node.declKind ?? node.role})` : node.op;
   return [
     `${what}  ${shapeText(node.shape)}`,

@@ -66,7 +66,7 @@ function trajectoryCharts(ctx: RenderContext, t: TrainingInfo): HTMLElement {
   for (const p of t.trajectories) {
     const node = ctx.model.nodes.find((n) => n.name === p.name);
     const shape = node ? `  [${shapeText(node.shape)}]` : '';
-    const capped = node && p.labels.length < node.value.length ? ` (first ${p.labels.length} of ${node.value.length})` : '';
+    const capped = node && p.labels.length < node.size ? ` (first ${p.labels.length} of ${node.size})` : '';
     const chart = h('div', { class: 'chart small' });
     grid.append(chart);
     track(

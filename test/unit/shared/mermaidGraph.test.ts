@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMermaidGraph, escapeLabel, gradBin, gradBinLabel } from '../../../src/shared/mermaidGraph';
 import type { AnalysisModel, NodeInfo } from '../../../src/shared/model';
+import { statsOf } from '../../../src/shared/tensorStats';
 
 // Small hand-built models: just the fields the graph reads, the rest filled with defaults.
 
@@ -10,6 +11,8 @@ type NodeSpec = Partial<NodeInfo> & Pick<NodeInfo, 'id'>;
 
 function node(spec: NodeSpec): NodeInfo {
   const leaf = (spec.op ?? 'leaf') === 'leaf';
+  const value = spec.value ?? [0];
+  const grad = spec.grad === undefined ? [0] : spec.grad;
   return {
     name: null,
     declKind: null,
@@ -20,10 +23,13 @@ function node(spec: NodeSpec): NodeInfo {
     nameRange: null,
     expression: null,
     inputs: [],
-    value: [0],
-    grad: [0],
     feedsLoss: true,
     ...spec,
+    value,
+    grad,
+    size: spec.size ?? value.length,
+    valueStats: spec.valueStats ?? statsOf(value),
+    gradStats: spec.gradStats !== undefined ? spec.gradStats : grad === null ? null : statsOf(grad),
   };
 }
 
@@ -154,7 +160,8 @@ describe('buildMermaidGraph', () => {
     const m = smallNetwork();
     const trainedValues = m.nodes.map((n) => n.value.map(() => 7));
     const trainedGrads = m.nodes.map((n) => n.value.map(() => 1e-6));
-    const trained = model(m.nodes, { loss: m.loss, training: { trainedValues, trainedGrads } as unknown as AnalysisModel['training'] });
+    const trainedStats = m.nodes.map((_, i) => ({ value: statsOf(trainedValues[i]), grad: statsOf(trainedGrads[i]) }));
+    const trained = model(m.nodes, { loss: m.loss, training: { trainedValues, trainedGrads, trainedStats } as unknown as AnalysisModel['training'] });
     const g = buildMermaidGraph(trained, { ...options, useTrained: true });
     expect(shown(lineOf(g.text, 'n1'))).toBe('w\nv = 7\n∇ = 1e-6');
     expect(classesOf(g.text).get('grad0')).toContain('n1');
@@ -263,7 +270,7 @@ describe.skipIf(!existsSync(chromiumPath))('Mermaid accepts the output (in Chrom
     const m = smallNetwork();
     const full = buildMermaidGraph(m, options);
     const collapsed = buildMermaidGraph(m, { nodeLimit: 3, precision: 6 });
-    const trained = buildMermaidGraph(model(m.nodes, { loss: m.loss, training: { trainedValues: m.nodes.map((n) => n.value), trainedGrads: m.nodes.map((n) => n.value) } as unknown as AnalysisModel['training'] }), { ...options, useTrained: true });
+    const trained = buildMermaidGraph(model(m.nodes, { loss: m.loss, training: { trainedValues: m.nodes.map((n) => n.value), trainedGrads: m.nodes.map((n) => n.value), trainedStats: m.nodes.map((n) => ({ value: statsOf(n.value), grad: statsOf(n.value) })) } as unknown as AnalysisModel['training'] }), { ...options, useTrained: true });
     const texts = await Promise.all([full, collapsed, trained].map((g) => render(g.text)));
     expect(texts.map((t) => t.nodes)).toEqual([8, 5, 8]);
     expect(texts[0].text).toContain('L = mul ×0.5');
