@@ -88,6 +88,9 @@ export interface CompiledProgram {
   readonly diagnostics: Diagnostic[];
 }
 
+/** The most entries a `jacobian` directive may ask for. */
+export const MAX_JACOBIAN_ENTRIES = 100_000;
+
 const LEAF_ROLES: Partial<Record<DeclarationKind, Exclude<NodeRole, 'op'>>> = { input: 'input', target: 'target', param: 'param', const: 'const' };
 
 const BINARY_OPS = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '^': 'pow', '@': 'matmul' } as const;
@@ -529,6 +532,15 @@ class Compiler {
     const of = this.scalars(j.of, false);
     const wrt = this.scalars(j.wrt, true);
     if (!of || !wrt) return;
+    // Each column costs two forward passes and each row a backward pass; past this it is a stall, not a tool.
+    if (of.length * wrt.length > MAX_JACOBIAN_ENTRIES) {
+      this.bag.error(
+        'too-large',
+        `A Jacobian of ${of.length.toLocaleString('en-US')} × ${wrt.length.toLocaleString('en-US')} entries is over the limit of ${MAX_JACOBIAN_ENTRIES.toLocaleString('en-US')}; take it of fewer outputs or with respect to fewer inputs`,
+        j.range,
+      );
+      return;
+    }
     this.jacobians.push({ directive: j, of: j.of.names.map((n) => n.name), wrt: j.wrt.names.map((n) => n.name), rows: of, columns: wrt });
   }
 

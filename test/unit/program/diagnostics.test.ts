@@ -274,3 +274,13 @@ describe('fuzz: mutated examples never throw', () => {
     expect(withErrors).toBeLessThan(3000);
   });
 });
+
+describe('limits that keep a run from stalling', () => {
+  it('refuses a Jacobian with more than 100,000 entries, naming its size', () => {
+    const source = 'param W = zeros(400, 400)\ny = W @ ones(400)\njacobian y wrt W\n';
+    const { diagnostics } = analyze(source);
+    const d = diagnostics.find((x) => x.code === 'too-large');
+    expect(d?.message).toContain('400 × 160,000');
+    expect(source.slice(d!.range.start, d!.range.end)).toBe('jacobian y wrt W');
+  });
+});
