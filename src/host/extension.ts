@@ -5,6 +5,7 @@ import { AnalysisService, CancelledError, type DocumentAnalysis } from './analys
 import { GradCodeLensProvider } from './codeLenses';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import { GradHoverProvider } from './hoverProvider';
+import { GradCompletionProvider, GradDefinitionProvider, GradSymbolProvider } from './languageFeatures';
 import { ResultsPanel } from './resultsPanel';
 import { readSettings } from './settings';
 import { TrainingSession } from './trainingSession';
@@ -100,6 +101,9 @@ export function activate(context: vscode.ExtensionContext): GradscopeApi {
   context.subscriptions.push(
     vscode.languages.registerHoverProvider(LANGUAGE, new GradHoverProvider(analyses)),
     vscode.languages.registerCodeLensProvider(LANGUAGE, new GradCodeLensProvider()),
+    vscode.languages.registerDefinitionProvider(LANGUAGE, new GradDefinitionProvider(analyses)),
+    vscode.languages.registerDocumentSymbolProvider(LANGUAGE, new GradSymbolProvider(analyses)),
+    vscode.languages.registerCompletionItemProvider(LANGUAGE, new GradCompletionProvider(analyses)),
   );
 
   // ---- results panel ----

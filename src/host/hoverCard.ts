@@ -1,3 +1,4 @@
+import { FUNCTIONS } from '../program/functions';
 import type { AnalysisModel, NodeInfo, OffsetRange } from '../shared/model';
 import { alignColumns, formatNumber, formatScientific, toRows } from '../shared/numberFormat';
 import { statsOf, type TensorStats } from '../shared/tensorStats';
@@ -52,6 +53,8 @@ export function hoverCard(model: AnalysisModel, node: NodeInfo, source: string, 
   } else {
     const text = source.slice(node.range.start, node.range.end);
     out.push(`**${node.op}** (unnamed) · shape \`${shape}\``);
+    const fn = FUNCTIONS.get(node.op);
+    if (fn) out.push(`\`${fn.signature}\`: ${fn.summary}`);
     out.push('```gradscope\n' + (text.length > 120 ? text.slice(0, 117) + '…' : text) + '\n```');
   }
   out.push(`**value**\n${block(formatTensor(node.value, node.shape, digits, node.valueStats))}`);

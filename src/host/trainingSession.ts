@@ -146,8 +146,12 @@ export class TrainingSession implements vscode.Disposable {
         this.resolveLoaded = null;
         return;
       case 'progress': {
-        // The worker numbers losses from 1; a batch starting at 1 begins a fresh run.
-        const losses = m.firstStep === 1 ? [...m.losses] : [...this.state.losses.slice(0, m.firstStep - 1), ...m.losses];
+        // The worker numbers losses from 1; a batch starting at 1 begins a fresh run. Append in place:
+        // copying the whole history for every batch is quadratic and, a few hundred thousand steps
+        // into a run, blocks the extension host for tens of seconds (the view and status bar freeze).
+        const losses = m.firstStep === 1 || this.state.losses === EMPTY.losses ? [] : this.state.losses;
+        if (losses.length > m.firstStep - 1) losses.length = m.firstStep - 1;
+        for (const l of m.losses) losses.push(l);
         this.state = { ...this.state, losses, step: m.step, loss: losses[losses.length - 1] ?? null, stepsPerSecond: m.stepsPerSecond };
         this.progressEmitter.fire(m);
         return;
