@@ -16,6 +16,7 @@ const LANGUAGE = 'gradscope';
 const EXAMPLES = [
   { file: 'training.grad', label: 'Training: a 3-layer tanh network trained by gradient descent' },
   { file: 'jacobians.grad', label: 'Jacobians: a 2-layer linear network' },
+  { file: 'xor.grad', label: 'XOR: a batch of four examples, broadcasting and binary cross-entropy' },
 ];
 
 /** What `activate` returns: a small API for tests and other extensions. */

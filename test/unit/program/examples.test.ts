@@ -137,3 +137,18 @@ describe('examples/training.grad', () => {
     expect(t.losses).toEqual(trainer.losses.slice(0, 3));
   });
 });
+
+describe('examples/xor.grad', () => {
+  it('learns XOR: every prediction ends on the right side of 0.5, and every gradient check passes', () => {
+    const analysis = analyze(readFileSync(join(__dirname, '..', '..', '..', 'examples', 'xor.grad'), 'utf8'));
+    expect(analysis.diagnostics).toEqual([]);
+    expect(analysis.gradcheck.every((g) => g.passed)).toBe(true);
+    const trainer = new Trainer(analysis.program, analysis.program.train!);
+    trainer.run();
+    trainer.settle();
+    const y = Array.from(analysis.program.names.get('y')!.node.value);
+    expect(y.map((p) => (p > 0.5 ? 1 : 0))).toEqual([0, 1, 1, 0]);
+    // bce of predictions within 0.01 of the targets is below -log(0.99) ~ 0.01
+    expect(trainer.losses[trainer.losses.length - 1]).toBeLessThan(0.01);
+  });
+});
