@@ -103,7 +103,9 @@ parentPort?.on('message', (msg: ToTrainingWorker) => {
         setImmediate(slice);
         return;
       case 'pause':
-        if (!trainer) return;
+        // Only a running run pauses: a Pause that crosses the end of the run (or a second Pause)
+        // must not turn 'done' into 'paused' at the last step.
+        if (!trainer || !running) return;
         running = false;
         status('paused');
         return;

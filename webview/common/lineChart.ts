@@ -61,6 +61,8 @@ export class LineChart {
     const colours = chartColours();
     // Whole numbers (steps) as they are, everything else to 3 digits: 1000, 0.25, 1e-12.
     const tick = (v: number) => (Number.isInteger(v) && Math.abs(v) < 1e7 ? String(v) : formatNumber(v, 3));
+    // Step axes of long runs: 250k, 1.5M rather than 250000, 1500000, which run into each other.
+    const xTick = (v: number) => (Number.isInteger(v) && Math.abs(v) >= 1e5 ? compact(v) : tick(v));
     const axis = (label: string): uPlot.Axis => ({
       label,
       stroke: fg,
@@ -93,7 +95,7 @@ export class LineChart {
         x: spec.xRange ? { time: false, range: () => [spec.xRange![0], spec.xRange![1]] } : { time: false },
         y: spec.logY ? { distr: 3, log: 10 } : {},
       },
-      axes: [{ ...axis(spec.xLabel), size: 30, values: (_u, splits) => splits.map((v) => (v === null || v === undefined ? '' : tick(v))) }, yAxis],
+      axes: [{ ...axis(spec.xLabel), size: 30, values: (_u, splits) => splits.map((v) => (v === null || v === undefined ? '' : xTick(v))) }, yAxis],
       series: [
         { label: spec.xLabel, value: (_u, v) => (v === null ? '—' : tick(v)) },
         ...series.map((s, i) => ({
@@ -133,6 +135,13 @@ export class LineChart {
   private data(x: ArrayLike<number>, series: readonly LineSeries[]): uPlot.AlignedData {
     return [Array.from(x), ...series.map((s) => (this.spec.logY ? forLogAxis(s.values) : Array.from(s.values)))] as uPlot.AlignedData;
   }
+}
+
+/** A whole number with a k / M / G suffix: 250000 → 250k, 1500000 → 1.5M. */
+function compact(v: number): string {
+  const abs = Math.abs(v);
+  const [div, suffix] = abs >= 1e9 ? [1e9, 'G'] : abs >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
+  return `${formatNumber(v / div, 3)}${suffix}`;
 }
 
 /** Powers of ten from `min` to `max`, every k-th decade so that at most `count` remain. */

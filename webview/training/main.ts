@@ -163,8 +163,8 @@ function drawChart(rebuild: boolean): void {
     chart = null;
     return;
   }
-  const x = losses.map((_, i) => i);
-  const series = [{ label: 'loss', values: losses }];
+  const { x, y } = decimate(losses, MAX_CHART_POINTS);
+  const series = [{ label: 'loss', values: y }];
   if (!chart || rebuild) {
     chart?.destroy();
     const total = current?.state.totalSteps ?? 0;
@@ -174,7 +174,43 @@ function drawChart(rebuild: boolean): void {
   }
 }
 
-/** Saves the state with the losses so far; during a run at most once a second (it copies the array). */
+/**
+ * The chart is a few hundred pixels wide: past this many losses it gets the smallest and largest
+ * of each run of steps instead of every one. Redrawing millions of points 25 times a second froze
+ * the view (and, sharing its renderer, the workbench) on long runs.
+ */
+const MAX_CHART_POINTS = 4000;
+
+/** Steps and losses to draw: all of them, or the extremes of each of `max / 2` buckets (plus the last). */
+function decimate(values: readonly number[], max: number): { x: number[]; y: number[] } {
+  const n = values.length;
+  if (n <= max) return { x: values.map((_, i) => i), y: values as number[] };
+  const x: number[] = [];
+  const buckets = Math.floor(max / 2);
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor((b * n) / buckets);
+    const to = Math.floor(((b + 1) * n) / buckets);
+    let lo = -1;
+    let hi = -1;
+    for (let i = from; i < to; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      if (lo < 0 || v < values[lo]) lo = i;
+      if (hi < 0 || v > values[hi]) hi = i;
+    }
+    if (lo < 0) x.push(from); // nothing finite here: a gap
+    else if (lo === hi) x.push(lo);
+    else x.push(Math.min(lo, hi), Math.max(lo, hi));
+  }
+  if (x[x.length - 1] !== n - 1) x.push(n - 1);
+  return { x, y: x.map((i) => values[i]) };
+}
+
+/**
+ * Saves the state with the losses so far. During a run it copies and serialises the whole history,
+ * so at most once a second, and more rarely as the history grows (every 10 s at a million losses):
+ * saving a long run every second kept the view and the workbench busy for many seconds.
+ */
 function save(now: boolean): void {
   const write = () => {
     saveTimer = undefined;
@@ -184,7 +220,7 @@ function save(now: boolean): void {
     window.clearTimeout(saveTimer);
     write();
   } else if (saveTimer === undefined) {
-    saveTimer = window.setTimeout(write, 1000);
+    saveTimer = window.setTimeout(write, Math.max(1000, losses.length / 100));
   }
 }
 
