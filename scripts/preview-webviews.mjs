@@ -346,6 +346,9 @@ async function previewTrainingRestore(browser, site, state, theme) {
   await p.context().close();
 }
 
+/** A curve of every loss (the host thins long ones; these are short). */
+const curveOf = (losses) => ({ steps: losses.map((_, i) => i + 1), losses: [...losses] });
+
 async function previewTraining(browser, site, model, theme) {
   console.log(`training: streaming (${theme})`);
   const p = await openView(browser, site, 'training', theme, 300, 640);
@@ -353,8 +356,8 @@ async function previewTraining(browser, site, model, theme) {
   const losses = model.training.loss;
   const total = losses.length;
   const base = { fileName: '/work/examples/training.grad', message: '', optimizer: model.training.optimizer, totalSteps: total, stepsPerSecond: 0 };
-  await post(p, { type: 'trainingState', state: { ...base, status: 'idle', step: 0, loss: losses[0], losses: [] }, settings });
-  await post(p, { type: 'trainingState', state: { ...base, status: 'running', step: 0, loss: losses[0], losses: [] }, settings });
+  await post(p, { type: 'trainingState', state: { ...base, status: 'idle', step: 0, loss: losses[0], curve: curveOf([]) }, settings });
+  await post(p, { type: 'trainingState', state: { ...base, status: 'running', step: 0, loss: losses[0], curve: curveOf([]) }, settings });
   const batches = 20;
   const upTo = Math.floor(total * 0.7);
   const size = Math.ceil(upTo / batches);
@@ -362,14 +365,15 @@ async function previewTraining(browser, site, model, theme) {
     const first = b * size;
     const chunk = losses.slice(first, Math.min(upTo, first + size));
     if (chunk.length === 0) break;
-    await post(p, { type: 'trainingProgress', firstStep: first + 1, losses: chunk, step: first + chunk.length, stepsPerSecond: 5200 + 37 * b });
+    const step = first + chunk.length;
+    await post(p, { type: 'trainingProgress', curve: curveOf(losses.slice(0, step)), step, loss: losses[step - 1], stepsPerSecond: 5200 + 37 * b });
     await p.waitForTimeout(20);
   }
   const points = await p.evaluate(() => document.querySelectorAll('.chart .uplot').length);
   if (points !== 1) fail(`training/${theme}: expected one chart after streaming, found ${points}`);
   await shoot(p, `training-running-${theme}.png`);
   // Buttons follow the status: pause shows Resume, and actions are posted.
-  await post(p, { type: 'trainingState', state: { ...base, status: 'paused', step: upTo, loss: losses[upTo - 1], stepsPerSecond: 5400, losses: losses.slice(0, upTo) }, settings });
+  await post(p, { type: 'trainingState', state: { ...base, status: 'paused', step: upTo, loss: losses[upTo - 1], stepsPerSecond: 5400, curve: curveOf(losses.slice(0, upTo)) }, settings });
   const pause = p.locator('button[data-action="resume"]');
   if ((await pause.count()) !== 1) fail(`training/${theme}: paused view has no Resume button`);
   else {
@@ -378,12 +382,12 @@ async function previewTraining(browser, site, model, theme) {
   }
   await p.waitForTimeout(1200); // the view saves its state at most once a second while streaming
   const saved = await p.evaluate(() => window.__state);
-  if (!saved || saved.state.losses.length !== upTo) fail(`training/${theme}: saved state has ${saved?.state.losses.length} losses, expected ${upTo}`);
+  if (!saved || saved.state.curve.steps.length !== upTo) fail(`training/${theme}: saved state has ${saved?.state.curve.steps.length} points, expected ${upTo}`);
   else await previewTrainingRestore(browser, site, saved, theme);
   if (theme === 'dark') {
-    await post(p, { type: 'trainingState', state: { ...base, status: 'done', step: total, loss: losses[total - 1], stepsPerSecond: 5400, losses }, settings });
+    await post(p, { type: 'trainingState', state: { ...base, status: 'done', step: total, loss: losses[total - 1], stepsPerSecond: 5400, curve: curveOf(losses) }, settings });
     await shoot(p, `training-done-${theme}.png`);
-    await post(p, { type: 'trainingState', state: { ...base, status: 'not-trainable', optimizer: null, totalSteps: 0, step: 0, loss: null, losses: [], message: 'This file has no train line: add `train sgd(lr=0.01) steps 1000`.' }, settings });
+    await post(p, { type: 'trainingState', state: { ...base, status: 'not-trainable', optimizer: null, totalSteps: 0, step: 0, loss: null, curve: curveOf([]), message: 'This file has no train line: add `train sgd(lr=0.01) steps 1000`.' }, settings });
     await shoot(p, `training-not-trainable-${theme}.png`);
   }
   await p.context().close();

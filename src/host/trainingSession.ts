@@ -1,16 +1,17 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { LossCurveBuilder, type LossCurve } from '../shared/lossCurve';
 import type { TrainingAction, TrainingState } from '../shared/protocol';
 import type { EngineSettings, FromTrainingWorker, ToTrainingWorker, TrainedSnapshot } from './workerProtocol';
 
-const EMPTY: TrainingState = { fileName: null, status: 'no-file', message: 'Open a .grad file to train it.', optimizer: null, totalSteps: 0, step: 0, loss: null, stepsPerSecond: 0, losses: [] };
+const EMPTY: TrainingState = { fileName: null, status: 'no-file', message: 'Open a .grad file to train it.', optimizer: null, totalSteps: 0, step: 0, loss: null, stepsPerSecond: 0, curve: { steps: [], losses: [] } };
 
-/** New losses, as the worker batched them. */
+/** Progress of a run: the thinned curve so far, the step, the newest loss and the speed. */
 export interface TrainingProgress {
-  readonly firstStep: number;
-  readonly losses: number[];
+  readonly curve: LossCurve;
   readonly step: number;
+  readonly loss: number | null;
   readonly stepsPerSecond: number;
 }
 
@@ -21,6 +22,9 @@ export interface TrainingProgress {
 export class TrainingSession implements vscode.Disposable {
   private worker: Worker | null = null;
   private state: TrainingState = EMPTY;
+  /** Every loss of the current run (for the train command's result); the view gets only the curve. */
+  private losses: number[] = [];
+  private curveBuilder = new LossCurveBuilder();
   private document: vscode.TextDocument | null = null;
   private loadedVersion = -1;
   private loaded: Promise<void> = Promise.resolve();
@@ -74,7 +78,7 @@ export class TrainingSession implements vscode.Disposable {
     switch (action) {
       case 'train':
       case 'resume':
-        if (action === 'train' && (this.state.status === 'done' || this.state.status === 'diverged')) this.setState({ ...this.state, losses: [], step: 0, loss: null });
+        if (action === 'train' && (this.state.status === 'done' || this.state.status === 'diverged')) this.setState({ ...this.state, ...this.restart(), step: 0, loss: null });
         this.send({ type: 'run' });
         return;
       case 'pause':
@@ -103,7 +107,7 @@ export class TrainingSession implements vscode.Disposable {
         if (s.status === 'error' || (started && ended)) {
           sub.dispose();
           if (s.status === 'error') reject(new Error(s.message));
-          else resolve({ steps: s.step, loss: [...s.losses] });
+          else resolve({ steps: s.step, loss: this.losses.slice(0, s.step) });
         }
       });
       token?.onCancellationRequested(() => this.act('pause'));
@@ -140,29 +144,42 @@ export class TrainingSession implements vscode.Disposable {
           totalSteps: m.totalSteps,
           step: 0,
           loss: null,
-          losses: [],
+          ...this.restart(),
         });
         this.resolveLoaded?.();
         this.resolveLoaded = null;
         return;
       case 'progress': {
-        // The worker numbers losses from 1; a batch starting at 1 begins a fresh run. Append in place:
-        // copying the whole history for every batch is quadratic and, a few hundred thousand steps
-        // into a run, blocks the extension host for tens of seconds (the view and status bar freeze).
-        const losses = m.firstStep === 1 || this.state.losses === EMPTY.losses ? [] : this.state.losses;
-        if (losses.length > m.firstStep - 1) losses.length = m.firstStep - 1;
-        for (const l of m.losses) losses.push(l);
-        this.state = { ...this.state, losses, step: m.step, loss: losses[losses.length - 1] ?? null, stepsPerSecond: m.stepsPerSecond };
-        this.progressEmitter.fire(m);
+        // The worker numbers losses from 1; a batch starting at 1 begins a fresh run. Appending in
+        // place keeps a long run linear (copying the history per batch froze the host for seconds).
+        if (m.firstStep === 1) this.restart();
+        for (let j = 0; j < m.losses.length; j++) {
+          const step = m.firstStep + j;
+          this.losses[step - 1] = m.losses[j];
+          this.curveBuilder.add(step, m.losses[j]);
+        }
+        const curve = this.curveBuilder.curve();
+        const loss = m.losses.length ? m.losses[m.losses.length - 1] : this.state.loss;
+        this.state = { ...this.state, curve, step: m.step, loss, stepsPerSecond: m.stepsPerSecond };
+        this.progressEmitter.fire({ curve, step: m.step, loss, stepsPerSecond: m.stepsPerSecond });
         return;
       }
       case 'status': {
-        const losses = m.step === 0 ? [] : this.state.losses.slice(0, m.step);
-        this.setState({ ...this.state, status: m.status, message: m.message, step: m.step, losses, loss: losses[losses.length - 1] ?? null });
+        if (m.step === 0) this.restart();
+        this.losses.length = m.step;
+        const loss = m.step > 0 ? (this.losses[m.step - 1] ?? this.state.loss) : null;
+        this.setState({ ...this.state, status: m.status, message: m.message, step: m.step, loss, curve: this.curveBuilder.curve() });
         if (m.snapshot && this.document) this.snapshotEmitter.fire({ document: this.document, version: this.loadedVersion, snapshot: m.snapshot });
         return;
       }
     }
+  }
+
+  /** Forgets the current run's losses; returns the empty curve for the state. */
+  private restart(): { curve: LossCurve } {
+    this.losses = [];
+    this.curveBuilder = new LossCurveBuilder();
+    return { curve: this.curveBuilder.curve() };
   }
 
   private setState(state: TrainingState): void {

@@ -21,7 +21,7 @@ export class TrainingViewProvider implements vscode.WebviewViewProvider, vscode.
   constructor(private readonly extensionUri: vscode.Uri, private readonly session: TrainingSession) {
     this.disposables.push(
       session.onDidChangeState(() => this.postState()),
-      session.onDidProgress((p) => this.post({ type: 'trainingProgress', firstStep: p.firstStep, losses: p.losses, step: p.step, stepsPerSecond: p.stepsPerSecond })),
+      session.onDidProgress((p) => this.post({ type: 'trainingProgress', curve: p.curve, step: p.step, loss: p.loss, stepsPerSecond: p.stepsPerSecond })),
     );
   }
 

@@ -2,6 +2,7 @@
 // `type`, grouped into unions per direction. Both sides `switch (msg.type)`; the host validates
 // every message from a webview with the guards below before acting on it.
 
+import type { LossCurve } from './lossCurve';
 import type { AnalysisModel, OffsetRange, OptimizerInfo } from './model';
 
 /** Display settings the webviews honour. */
@@ -79,8 +80,8 @@ export interface TrainingState {
   readonly step: number;
   readonly loss: number | null;
   readonly stepsPerSecond: number;
-  /** The loss history so far: index i is the loss before step i + 1. */
-  readonly losses: number[];
+  /** The loss history so far, thinned for drawing (at most about a thousand points). */
+  readonly curve: LossCurve;
 }
 
 /** Host → training view: the full state (the view redraws from it). */
@@ -90,13 +91,15 @@ export interface TrainingStateMessage {
   readonly settings: ViewSettings;
 }
 
-/** Host → training view: new losses since the last message (batched, never one message per step). */
+/**
+ * Host → training view: progress, about 25 times a second while training runs. It carries the
+ * thinned curve (a bounded size, whatever the number of steps), never one message per step.
+ */
 export interface TrainingProgressMessage {
   readonly type: 'trainingProgress';
-  /** The step number of `losses[0]` (1-based). */
-  readonly firstStep: number;
-  readonly losses: number[];
+  readonly curve: LossCurve;
   readonly step: number;
+  readonly loss: number | null;
   readonly stepsPerSecond: number;
 }
 

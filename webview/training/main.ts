@@ -1,6 +1,6 @@
 // The training side view: the file being trained, its optimizer, the buttons, progress and a live
-// loss curve. `trainingState` redraws everything; `trainingProgress` appends losses to the curve
-// without re-creating it. The state (with the losses so far) survives the view being hidden.
+// loss curve. `trainingState` redraws everything; `trainingProgress` replaces the (thinned) curve
+// without re-creating the chart. The state survives the view being hidden.
 
 import './training.css';
 import { formatNumber } from '../../src/shared/numberFormat';
@@ -9,6 +9,7 @@ import { baseName, h } from '../common/dom';
 import { LineChart } from '../common/lineChart';
 import { onThemeChange } from '../common/theme';
 import { connectToHost } from '../common/vscodeApi';
+import type { LossCurve } from '../../src/shared/lossCurve';
 
 /** What the view keeps across reloads: the last state with the progress applied to it. */
 interface SavedState {
@@ -63,7 +64,7 @@ app.replaceChildren(
 );
 
 let current: SavedState | null = host.savedState() ?? null;
-let losses: number[] = current ? [...current.state.losses] : [];
+let curve: LossCurve = current?.state.curve ?? { steps: [], losses: [] };
 let chart: LineChart | null = null;
 let saveTimer: number | undefined;
 
@@ -72,18 +73,15 @@ window.addEventListener('message', (event: MessageEvent<ToTrainingView>) => {
   switch (msg?.type) {
     case 'trainingState':
       current = { state: msg.state, settings: msg.settings };
-      losses = [...msg.state.losses];
+      curve = msg.state.curve;
       render(true);
       save(true);
       break;
     case 'trainingProgress':
       if (!current) return;
-      // losses[i] is the loss before step i + 1, so the batch starts at index firstStep - 1.
-      msg.losses.forEach((l, j) => (losses[msg.firstStep - 1 + j] = l));
-      current = {
-        ...current,
-        state: { ...current.state, step: msg.step, stepsPerSecond: msg.stepsPerSecond, loss: msg.losses.length ? msg.losses[msg.losses.length - 1] : current.state.loss },
-      };
+      // The host sends the whole thinned curve each time (a bounded size): replace, do not append.
+      curve = msg.curve;
+      current = { ...current, state: { ...current.state, curve, step: msg.step, stepsPerSecond: msg.stepsPerSecond, loss: msg.loss } };
       render(false);
       save(false);
       break;
@@ -150,12 +148,12 @@ function render(rebuild: boolean): void {
   stats.loss.textContent = s?.loss !== null && s?.loss !== undefined ? fmt(s.loss) : '—';
   stats.speed.textContent = s && s.stepsPerSecond > 0 ? `${Math.round(s.stepsPerSecond).toLocaleString('en-US')} steps/s` : '—';
 
-  chartWrap.hidden = !trainable && losses.length === 0;
+  chartWrap.hidden = !trainable && curve.steps.length === 0;
   drawChart(rebuild);
 }
 
 function drawChart(rebuild: boolean): void {
-  const hasData = losses.length > 0;
+  const hasData = curve.steps.length > 0;
   chartEmpty.hidden = hasData;
   chartBox.hidden = !hasData;
   if (!hasData) {
@@ -163,8 +161,8 @@ function drawChart(rebuild: boolean): void {
     chart = null;
     return;
   }
-  const { x, y } = decimate(losses, MAX_CHART_POINTS);
-  const series = [{ label: 'loss', values: y }];
+  const x = curve.steps;
+  const series = [{ label: 'loss', values: curve.losses }];
   if (!chart || rebuild) {
     chart?.destroy();
     const total = current?.state.totalSteps ?? 0;
@@ -174,53 +172,17 @@ function drawChart(rebuild: boolean): void {
   }
 }
 
-/**
- * The chart is a few hundred pixels wide: past this many losses it gets the smallest and largest
- * of each run of steps instead of every one. Redrawing millions of points 25 times a second froze
- * the view (and, sharing its renderer, the workbench) on long runs.
- */
-const MAX_CHART_POINTS = 4000;
-
-/** Steps and losses to draw: all of them, or the extremes of each of `max / 2` buckets (plus the last). */
-function decimate(values: readonly number[], max: number): { x: number[]; y: number[] } {
-  const n = values.length;
-  if (n <= max) return { x: values.map((_, i) => i), y: values as number[] };
-  const x: number[] = [];
-  const buckets = Math.floor(max / 2);
-  for (let b = 0; b < buckets; b++) {
-    const from = Math.floor((b * n) / buckets);
-    const to = Math.floor(((b + 1) * n) / buckets);
-    let lo = -1;
-    let hi = -1;
-    for (let i = from; i < to; i++) {
-      const v = values[i];
-      if (!Number.isFinite(v)) continue;
-      if (lo < 0 || v < values[lo]) lo = i;
-      if (hi < 0 || v > values[hi]) hi = i;
-    }
-    if (lo < 0) x.push(from); // nothing finite here: a gap
-    else if (lo === hi) x.push(lo);
-    else x.push(Math.min(lo, hi), Math.max(lo, hi));
-  }
-  if (x[x.length - 1] !== n - 1) x.push(n - 1);
-  return { x, y: x.map((i) => values[i]) };
-}
-
-/**
- * Saves the state with the losses so far. During a run it copies and serialises the whole history,
- * so at most once a second, and more rarely as the history grows (every 10 s at a million losses):
- * saving a long run every second kept the view and the workbench busy for many seconds.
- */
+/** Saves the state (the curve is small, so this is cheap); during a run at most once a second. */
 function save(now: boolean): void {
   const write = () => {
     saveTimer = undefined;
-    if (current) host.saveState({ ...current, state: { ...current.state, losses: [...losses] } });
+    if (current) host.saveState(current);
   };
   if (now) {
     window.clearTimeout(saveTimer);
     write();
   } else if (saveTimer === undefined) {
-    saveTimer = window.setTimeout(write, Math.max(1000, losses.length / 100));
+    saveTimer = window.setTimeout(write, 1000);
   }
 }
 
