@@ -648,6 +648,8 @@ class Compiler {
     const needLoss = (range: Range, what: string) =>
       this.bag.error('no-loss', `${what} needs a loss: declare one with 'loss NAME = ...'`, range);
     if (!this.loss) {
+      // A loss that is declared but failed to compile has its own error; saying "declare one" would mislead.
+      if (this.firstLoss) return;
       if (this.gradcheck) needLoss(this.gradcheck.directive.range, 'gradcheck');
       if (this.train) needLoss(this.train.directive.range, 'train');
       return;

@@ -284,3 +284,12 @@ describe('limits that keep a run from stalling', () => {
     expect(source.slice(d!.range.start, d!.range.end)).toBe('jacobian y wrt W');
   });
 });
+
+describe('one mistake, one diagnostic', () => {
+  it('a typo upstream of the loss does not also claim the file has no loss', () => {
+    const source = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'training.grad'), 'utf8').replace('a1 = tanh(', 'a1 = tahn(');
+    const { diagnostics } = analyze(source);
+    expect(diagnostics.map((d) => d.code)).toEqual(['unknown-function']);
+    expect(diagnostics[0].message).toBe("Unknown function 'tahn'. Did you mean 'tanh'?");
+  });
+});
