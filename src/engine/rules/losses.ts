@@ -11,84 +11,60 @@ function pairShape(name: string, a: Shape, b: Shape): string | null {
   return `${name} needs pred and target of the same shape, got ${formatShape(a)} and ${formatShape(b)}`;
 }
 
-function pairLength(node: GraphNode): number {
-  return Math.max(node.inputs[0].size, node.inputs[1].size);
+/**
+ * A loss that is the mean over (pred, target) pairs of `term(p, t)`, as one table row: the term and
+ * its partial derivatives. A single-element pred or target pairs with every element of the other.
+ */
+function meanOfPairs(op: string, term: (p: number, t: number) => number, dPred: (p: number, t: number) => number, dTarget: (p: number, t: number) => number): void {
+  registerRule({
+    op,
+    broadcasts: false,
+    inferShape: (inputs) => pairShape(op, inputs[0], inputs[1]) ?? [],
+    differentiable: () => true,
+    forward(node: GraphNode) {
+      const p = node.inputs[0].value;
+      const t = node.inputs[1].value;
+      const n = Math.max(p.length, t.length);
+      let s = 0;
+      for (let k = 0; k < n; k++) s += term(p[p.length === 1 ? 0 : k], t[t.length === 1 ? 0 : k]);
+      node.value[0] = s / n;
+    },
+    backward(node: GraphNode) {
+      const p = node.inputs[0].value;
+      const t = node.inputs[1].value;
+      const [gp, gt] = node.partials;
+      const n = Math.max(p.length, t.length);
+      const g = node.grad[0];
+      gp?.fill(0);
+      gt?.fill(0);
+      for (let k = 0; k < n; k++) {
+        const ip = p.length === 1 ? 0 : k;
+        const it = t.length === 1 ? 0 : k;
+        if (gp) gp[ip] += (g * dPred(p[ip], t[it])) / n;
+        if (gt) gt[it] += (g * dTarget(p[ip], t[it])) / n;
+      }
+    },
+  });
 }
 
-// mse(p, t) = mean((p - t)^2);  dp = 2 (p - t) / n,  dt = -dp
-registerRule({
-  op: 'mse',
-  broadcasts: false,
-  inferShape: (inputs) => pairShape('mse', inputs[0], inputs[1]) ?? [],
-  differentiable: () => true,
-  forward(node) {
-    const p = node.inputs[0].value;
-    const t = node.inputs[1].value;
-    const n = pairLength(node);
-    let s = 0;
-    for (let k = 0; k < n; k++) {
-      const d = p[p.length === 1 ? 0 : k] - t[t.length === 1 ? 0 : k];
-      s += d * d;
-    }
-    node.value[0] = s / n;
-  },
-  backward(node) {
-    const p = node.inputs[0].value;
-    const t = node.inputs[1].value;
-    const [gp, gt] = node.partials;
-    const n = pairLength(node);
-    const g = node.grad[0];
-    gp?.fill(0);
-    gt?.fill(0);
-    for (let k = 0; k < n; k++) {
-      const ip = p.length === 1 ? 0 : k;
-      const it = t.length === 1 ? 0 : k;
-      const d = (2 * g * (p[ip] - t[it])) / n;
-      if (gp) gp[ip] += d;
-      if (gt) gt[it] -= d;
-    }
-  },
-});
+// mse(p, t) = mean((p - t)^2), as PyTorch's mse_loss.
+meanOfPairs(
+  'mse',
+  (p, t) => (p - t) * (p - t),
+  (p, t) => 2 * (p - t),
+  (p, t) => -2 * (p - t),
+);
 
 // bce(p, t) = mean(-(t log p + (1 - t) log(1 - p))), each log clamped at -100 as PyTorch does so
-// that p = 0 or 1 gives a large finite loss instead of infinity.
+// that p = 0 or 1 gives a large finite loss instead of infinity. d/dp is PyTorch's
+// binary_cross_entropy_backward: (p - t) / max(p (1 - p), 1e-12).
 const clampedLog = (x: number) => Math.max(Math.log(x), -100);
-registerRule({
-  op: 'bce',
-  broadcasts: false,
-  inferShape: (inputs) => pairShape('bce', inputs[0], inputs[1]) ?? [],
-  differentiable: () => true,
-  forward(node) {
-    const p = node.inputs[0].value;
-    const t = node.inputs[1].value;
-    const n = pairLength(node);
-    let s = 0;
-    for (let k = 0; k < n; k++) {
-      const pk = p[p.length === 1 ? 0 : k];
-      const tk = t[t.length === 1 ? 0 : k];
-      s -= tk * clampedLog(pk) + (1 - tk) * clampedLog(1 - pk);
-    }
-    node.value[0] = s / n;
-  },
-  // dp = (p - t) / max(p (1 - p), 1e-12) / n   (PyTorch's binary_cross_entropy_backward)
-  // dt = (log(1 - p) - log p) / n
-  backward(node) {
-    const p = node.inputs[0].value;
-    const t = node.inputs[1].value;
-    const [gp, gt] = node.partials;
-    const n = pairLength(node);
-    const g = node.grad[0];
-    gp?.fill(0);
-    gt?.fill(0);
-    for (let k = 0; k < n; k++) {
-      const ip = p.length === 1 ? 0 : k;
-      const it = t.length === 1 ? 0 : k;
-      const pk = p[ip];
-      if (gp) gp[ip] += (g * (pk - t[it])) / Math.max(pk * (1 - pk), 1e-12) / n;
-      if (gt) gt[it] += (g * (clampedLog(1 - pk) - clampedLog(pk))) / n;
-    }
-  },
-});
+meanOfPairs(
+  'bce',
+  (p, t) => -(t * clampedLog(p) + (1 - t) * clampedLog(1 - p)),
+  (p, t) => (p - t) / Math.max(p * (1 - p), 1e-12),
+  (p) => clampedLog(1 - p) - clampedLog(p),
+);
 
 // cross_entropy(logits, labels) = mean over the batch of -log softmax(logits)[label].
 // logits [C] with a scalar label, or [N, C] with labels [N]; labels are class indices, no gradient.
