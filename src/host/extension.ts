@@ -137,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): GradscopeApi {
   }
 
   context.subscriptions.push(
+    { dispose: () => ResultsPanel.current?.dispose() },
     vscode.commands.registerCommand('gradscope.runBackprop', runBackprop),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
